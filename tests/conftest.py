@@ -1,0 +1,165 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import CompanyFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session):
+    # The suite runs against the real services. A missing one is a failure, never a skip.
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(
+            "The tests need PostgreSQL: set DATABASE_URL=postgres://... (make test does).", returncode=3
+        )
+    if not settings.REDIS_URL:
+        pytest.exit("The tests need Redis: set REDIS_URL=redis://... (make test does).", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _email_backend(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def company_a():
+    return CompanyFactory(name="Alfa AS", slug="alfa")
+
+
+@pytest.fixture
+def company_b():
+    return CompanyFactory(name="Beta AS", slug="beta")
+
+
+@pytest.fixture
+def recruiter_a(company_a):
+    return UserFactory(email="kari@alfa.example", display_name="Kari Nordmann", company=company_a)
+
+
+@pytest.fixture
+def recruiter_b(company_b):
+    return UserFactory(email="ola@beta.example", display_name="Ola Hansen", company=company_b)
+
+
+@pytest.fixture
+def staff_user():
+    from poption.accounts.models import User
+
+    return User.objects.create_superuser("operator@poption.example", "pass", display_name="Operator")
+
+
+@pytest.fixture
+def client_a(client, recruiter_a):
+    client.force_login(recruiter_a)
+    return client
+
+
+def _database_url_for_tests() -> str:
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
+
+
+class WorkerProcess:
+    """A real `celery worker` process on Redis, reading the test database."""
+
+    def __init__(self, queue: str, extra_env: dict | None = None, concurrency: int = 2):
+        self.queue = queue
+        self.extra_env = extra_env or {}
+        self.concurrency = concurrency
+        self.proc: subprocess.Popen | None = None
+        self.log_path = ROOT / "var" / "test-logs" / f"worker-{queue}-{uuid.uuid4().hex[:6]}.log"
+
+    def start(self) -> "WorkerProcess":
+        from poption.celery import app
+
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url_for_tests(),
+            "CELERY_QUEUE": self.queue,
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "poption",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(self.concurrency),
+                "--queues",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"{self.queue}-{uuid.uuid4().hex[:6]}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            replies = app.control.inspect(timeout=0.5).ping() or {}
+            if any(name.startswith(self.queue) for name in replies):
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the worker exited early; see {self.log_path}")
+        raise RuntimeError(f"the worker did not start in 30 s; see {self.log_path}")
+
+    def kill(self) -> None:
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def celery_queue():
+    """The test queue (CELERY_QUEUE, set by make test), emptied so no task of an earlier test lingers."""
+    from poption.celery import app
+
+    queue = app.conf.task_default_queue
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+        conn.default_channel.queue_purge(queue)
+    return queue
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, celery_queue):
+    worker = WorkerProcess(celery_queue).start()
+    yield worker
+    worker.stop()
