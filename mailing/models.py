@@ -83,6 +83,14 @@ class Mailing(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    client_token = models.UUIDField(
+        _("form token"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Sent with the compose form, so a double submit creates one mailing, not two."),
+    )
 
     class Meta:
         verbose_name = _("mailing")

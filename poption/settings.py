@@ -128,6 +128,8 @@ if _anymail:
 else:
     globals().update(email_from_url("EMAIL_URL", VAR_DIR / "outbox"))
     ANYMAIL = {}
+# A dotted path wins over both, for a custom or instrumented backend.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
 ANYMAIL_WEBHOOK_SECRET = env_str("ANYMAIL_WEBHOOK_SECRET")
 if ANYMAIL_WEBHOOK_SECRET:
     if ":" not in ANYMAIL_WEBHOOK_SECRET:
@@ -172,7 +174,12 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "mailing-sweep": {
+        "task": "mailing.sweep",
+        "schedule": env_float("MAILING_SWEEP_SECONDS", 30.0, minimum=1.0),
+    },
+}
 
 # Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

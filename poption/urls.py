@@ -9,6 +9,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/candidates/", permanent=False)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("poption.accounts.urls")),
+    path("candidates/", include("candidates.urls")),
+    path("mailing/", include("mailing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -71,6 +71,14 @@ def _database_url_for_tests() -> str:
     )
 
 
+_STARTED: list["WorkerProcess"] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for worker in _STARTED:
+        worker.kill()
+
+
 class WorkerProcess:
     """A real `celery worker` process on Redis, reading the test database."""
 
@@ -128,11 +136,16 @@ class WorkerProcess:
         raise RuntimeError(f"the worker did not start in 30 s; see {self.log_path}")
 
     def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once, as a crash would."""
         import signal
 
-        if self.proc and self.proc.poll() is None:
+        if self.proc is None:
+            return
+        try:
             os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(10)
 
     def stop(self) -> None:
         import signal
@@ -140,22 +153,31 @@ class WorkerProcess:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(20)
+                self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.kill()
-        self.log.close()
+                pass
+        # Pool children can outlive a main process that went first: never leave one behind.
+        self.kill()
+        if not self.log.closed:
+            self.log.close()
 
 
 @pytest.fixture
 def celery_queue():
-    """The test queue (CELERY_QUEUE, set by make test), emptied so no task of an earlier test lingers."""
+    """A queue of this test's own: no other worker on the machine, nor a task of an earlier test, meets it.
+
+    Celery's router reads task_default_queue on every send, so changing it here routes every
+    task this test enqueues (through .delay / apply_async) to the new queue.
+    """
     from poption.celery import app
 
-    queue = app.conf.task_default_queue
+    previous = app.conf.task_default_queue
+    queue = f"{previous}-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
-        conn.default_channel.queue_purge(queue)
-    return queue
+        conn.default_channel.queue_delete(queue)
 
 
 @pytest.fixture

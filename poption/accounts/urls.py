@@ -18,4 +18,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/reply-to/", views.reply_to, name="reply_to"),
+    path("profile/inboxes/", views.inbox_add, name="inbox_add"),
+    path("profile/inboxes/<int:inbox_id>/remove/", views.inbox_remove, name="inbox_remove"),
+    path("inboxes/verify/<str:token>/", views.inbox_verify, name="inbox_verify"),
 ]
