@@ -1,3 +1,4 @@
+import contextlib
 import os
 import subprocess
 import sys
@@ -141,10 +142,8 @@ class WorkerProcess:
 
         if self.proc is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.proc.wait(10)
 
     def stop(self) -> None:
@@ -152,10 +151,8 @@ class WorkerProcess:
 
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                pass
         # Pool children can outlive a main process that went first: never leave one behind.
         self.kill()
         if not self.log.closed:

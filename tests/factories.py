@@ -94,3 +94,13 @@ class NoteFactory(DjangoModelFactory):
 
     share = factory.SubFactory(ShareFactory)
     body = "Met at the stand."
+
+
+class EmailTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = "mailing.EmailTemplate"
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    subject = "Hei {{ first_name }}"
+    body = "Hei {{ first_name }},\n\nTakk for sist.\n\n{{ recruiter_name }}"
