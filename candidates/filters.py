@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Share, Tag, Touchpoint
@@ -34,6 +34,33 @@ def _company_tags(request) -> QuerySet[Tag]:
     if request is None or not getattr(request.user, "company_id", None):
         return Tag.objects.none()
     return Tag.objects.filter(company_id=request.user.company_id)
+
+
+class CandidateOrderingFilter(django_filters.OrderingFilter):
+    """Sorts with a tie-breaker, so paging never repeats or skips a row, and blanks always last."""
+
+    DEFAULT = "-added"
+    # A sort on last name continues on first name; the share id settles the rest.
+    THEN = {"candidate__last_name": ["candidate__first_name"]}
+    NULLABLE = {"candidate__graduation_year", "candidate__grade_average"}
+
+    def filter(self, qs, value):
+        params = [p for p in (value or []) if p] or [self.DEFAULT]
+        ordering = []
+        for param in params:
+            field = self.get_ordering_value(param)
+            descending = field.startswith("-")
+            for name in [field.lstrip("-"), *self.THEN.get(field.lstrip("-"), [])]:
+                if not descending:
+                    ordering.append(F(name).asc())
+                else:
+                    # PostgreSQL puts NULL first in a descending sort; only ask otherwise where it can happen,
+                    # so the plain sorts keep using their indexes.
+                    ordering.append(
+                        F(name).desc(nulls_last=True) if name in self.NULLABLE else F(name).desc()
+                    )
+        ordering.append(F("pk").desc() if params[0].startswith("-") else F("pk").asc())
+        return qs.order_by(*ordering)
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -77,22 +104,31 @@ class CandidateFilter(django_filters.FilterSet):
         label=_("Show all candidates"), method="filter_show_all", widget=forms.CheckboxInput
     )
     tags = django_filters.ModelMultipleChoiceFilter(
-        label=_("Tags"), queryset=_company_tags, field_name="tags", conjoined=False
+        label=_("Tags"),
+        queryset=_company_tags,
+        field_name="tags",
+        conjoined=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    sort = django_filters.OrderingFilter(
+    sort = CandidateOrderingFilter(
         label=_("Sort by"),
+        empty_label=None,
         fields=(
             ("candidate__last_name", "name"),
             ("created_at", "added"),
             ("candidate__graduation_year", "graduation_year"),
             ("candidate__grade_average", "grade"),
         ),
-        field_labels={
-            "candidate__last_name": _("Name"),
-            "created_at": _("Date added"),
-            "candidate__graduation_year": _("Graduation year"),
-            "candidate__grade_average": _("Grade average"),
-        },
+        choices=[
+            ("-added", _("Newest first")),
+            ("added", _("Oldest first")),
+            ("name", _("Name (A to Z)")),
+            ("-name", _("Name (Z to A)")),
+            ("graduation_year", _("Graduation year (earliest first)")),
+            ("-graduation_year", _("Graduation year (latest first)")),
+            ("-grade", _("Grade average (highest first)")),
+            ("grade", _("Grade average (lowest first)")),
+        ],
     )
 
     class Meta:
@@ -108,11 +144,20 @@ class CandidateFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        # Archived candidates are hidden unless asked for, by "show all" or by picking the status.
-        data = self.form.cleaned_data if self.form.is_bound and hasattr(self.form, "cleaned_data") else {}
-        if not data.get("show_all") and not data.get("status"):
+        if self.hides_archived:
             qs = qs.exclude(status=Share.Status.ARCHIVED)
         return qs
+
+    @property
+    def hides_archived(self) -> bool:
+        """Archived candidates are hidden unless asked for, by "show all" or by picking the status."""
+        data = self.form.cleaned_data if self.form.is_bound and hasattr(self.form, "cleaned_data") else {}
+        return not data.get("show_all") and not data.get("status")
+
+    @property
+    def qs_including_archived(self):
+        """The same filters with the archived candidates kept: to say how many "show all" would add."""
+        return super().qs
 
     def filter_search(self, queryset, name, value: str):
         for word in value.split()[:6]:

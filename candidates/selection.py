@@ -28,6 +28,14 @@ def selection_ids(request: HttpRequest) -> list[int]:
     return list(visible)
 
 
+def selection_count(request: HttpRequest) -> int:
+    """len(selection_ids(request)) without loading every id: the counter on each list page."""
+    raw = request.session.get(SESSION_KEY) or []
+    if not raw or not getattr(request.user, "company_id", None):
+        return 0
+    return Share.objects.for_company(request.user.company).filter(candidate_id__in=raw).count()
+
+
 def selection_raw(request: HttpRequest) -> set[int]:
     """The ids as stored, without a query: for ticking boxes on a page already scoped to the company."""
     return set(request.session.get(SESSION_KEY) or [])
