@@ -133,6 +133,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     retry_at = models.DateTimeField(_("retry at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    # Set just before the message is handed to the ESP: a claimed row without it was never tried,
+    # so after a crash it can safely go back to the queue; one with it may have left, so it is unknown.
+    attempt_started_at = models.DateTimeField(_("attempt started"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     esp_message_id = models.CharField(_("ESP message id"), max_length=255, null=True, blank=True, unique=True)

@@ -3,18 +3,20 @@
 import logging
 import smtplib
 import socket
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import formataddr, make_msgid
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mailing import rendering
+from mailing import ratelimit, rendering
 from mailing.models import Delivery, Mailing
 from mailing.states import delivery_move
 from mailing.unsubscribe import unsubscribe_url
@@ -97,9 +99,10 @@ def build_message(
     return message
 
 
-def deliveries_claim(delivery_ids: list[int]) -> list[Delivery]:
+def deliveries_claim(delivery_ids: list[int]) -> tuple[uuid.UUID, list[Delivery]]:
     """Take the rows no other worker holds, queued and due, of mailings that are sending."""
     now = timezone.now()
+    token = uuid.uuid4()
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -108,43 +111,58 @@ def deliveries_claim(delivery_ids: list[int]) -> list[Delivery]:
             .values_list("pk", flat=True)
         )
         if not ids:
-            return []
+            return token, []
         delivery_move(
             Delivery.objects.filter(pk__in=ids),
             to=S.SENDING,
             sources=[S.QUEUED],
             claimed_at=now,
-            attempts=F("attempts") + 1,
+            claim_token=token,
+            attempt_started_at=None,
+            retry_at=None,
         )
-    return list(Delivery.objects.filter(pk__in=ids).order_by("pk"))
+    return token, list(Delivery.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def _record_error(delivery: Delivery, error: SendError) -> None:
+def _mine(delivery: Delivery, token: uuid.UUID):
+    """This claim's row, as long as nobody (the sweep, another worker) has taken it since."""
+    return Delivery.objects.filter(pk=delivery.pk, claim_token=token)
+
+
+def _record_error(delivery: Delivery, token: uuid.UUID, error: SendError) -> str:
     from mailing.services import retry_delay
 
-    row = Delivery.objects.filter(pk=delivery.pk)
-    if error.permanent or delivery.attempts >= settings.MAILING_MAX_ATTEMPTS:
+    attempts = delivery.attempts + 1
+    if error.permanent or attempts >= settings.MAILING_MAX_ATTEMPTS:
         reason = (
             error.reason
             if error.permanent
-            else _("Gave up after %(n)s attempts: %(error)s")
-            % {"n": delivery.attempts, "error": error.reason}
+            else _("Gave up after %(n)s attempts: %(error)s") % {"n": attempts, "error": error.reason}
         )
-        delivery_move(row, to=S.FAILED, sources=[S.SENDING], reason=reason[:500])
-    else:
         delivery_move(
-            row,
-            to=S.QUEUED,
-            sources=[S.SENDING],
-            reason=error.reason[:500],
-            retry_at=timezone.now() + retry_delay(delivery.attempts),
+            _mine(delivery, token),
+            to=S.FAILED,
+            sources=[S.SENDING, S.UNKNOWN],
+            reason=reason[:500],
+            attempts=attempts,
         )
+        return "failed"
+    delivery_move(
+        _mine(delivery, token),
+        to=S.QUEUED,
+        sources=[S.SENDING, S.UNKNOWN],
+        reason=error.reason[:500],
+        attempts=attempts,
+        retry_at=timezone.now() + retry_delay(attempts),
+        attempt_started_at=None,
+    )
+    return "retry"
 
 
 def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:
     """Send the claimed deliveries through one reused connection. Safe to run twice."""
-    claimed = deliveries_claim(delivery_ids)
-    result = {"claimed": len(claimed), "sent": 0, "failed": 0, "retry": 0}
+    token, claimed = deliveries_claim(delivery_ids)
+    result = {"claimed": len(claimed), "sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     if not claimed:
         return result
     mailings = {
@@ -167,40 +185,88 @@ def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:
             unsubscribe_url=lambda cid, m=mailing: unsubscribe_url(company_id=m.company_id, candidate_id=cid),
         )
     connection = get_connection()
+    limiter = ratelimit.limiter()
     try:
         for delivery in claimed:
+            mailing = mailings[delivery.mailing_id]
             outcome = _send_one(
                 delivery,
-                mailings[delivery.mailing_id],
-                compiled[delivery.mailing_id],
-                contexts[delivery.mailing_id].get(delivery.candidate_id),
+                token,
+                mailing,
+                compiled[mailing.pk],
+                contexts[mailing.pk].get(delivery.candidate_id),
                 connection,
+                limiter,
             )
             result[outcome] += 1
             if outcome == "retry":
                 # A transient error may have left the connection half-open: start a fresh one.
                 connection.close()
+            if outcome in ("failed", "retry") and _pause_if_failing(mailing):
+                _release(claimed, token)
+                break
     finally:
         connection.close()
-    for mailing_id in mailings:
-        from mailing.services import mailing_close_if_finished
+    from mailing.services import mailing_close_if_finished
 
+    for mailing_id in mailings:
         mailing_close_if_finished(mailing_id=mailing_id)
     return result
 
 
-def _send_one(delivery: Delivery, mailing: Mailing, compiled, context, connection) -> str:
-    row = Delivery.objects.filter(pk=delivery.pk)
+def _release(claimed: list[Delivery], token: uuid.UUID) -> None:
+    """Give back the claimed rows this task did not try (the mailing paused itself)."""
+    delivery_move(
+        Delivery.objects.filter(
+            pk__in=[d.pk for d in claimed], claim_token=token, attempt_started_at__isnull=True
+        ),
+        to=S.QUEUED,
+        sources=[S.SENDING],
+    )
+
+
+def _pause_if_failing(mailing: Mailing) -> bool:
+    """Pause a mailing that fails again and again: a wrong setting should not burn through the list."""
+    window = timezone.now() - timedelta(minutes=5)
+    failures = Delivery.objects.filter(mailing=mailing, status=S.FAILED, updated_at__gte=window).count()
+    if failures < settings.MAILING_PAUSE_AFTER_FAILURES:
+        return False
+    sent = Delivery.objects.filter(mailing=mailing, status=S.SENT, updated_at__gte=window).count()
+    if sent >= failures:
+        return False
+    last = (
+        Delivery.objects.filter(mailing=mailing, status=S.FAILED)
+        .order_by("-updated_at")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return bool(
+        Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
+            status=Mailing.Status.PAUSED,
+            note=(
+                _(
+                    "Paused by itself after %(n)s failed emails in five minutes. Last error: %(error)s. "
+                    "Fix the cause, then resume."
+                )
+                % {"n": failures, "error": last or "?"}
+            )[:500],
+        )
+    )
+
+
+def _send_one(
+    delivery: Delivery, token: uuid.UUID, mailing: Mailing, compiled, context, connection, limiter
+) -> str:
     if isinstance(compiled, rendering.TemplateError) or context is None:
         reason = (
             str(compiled) if context is not None else _("The candidate is no longer shared with your company")
         )
-        delivery_move(row, to=S.FAILED, sources=[S.SENDING], reason=reason[:500])
+        delivery_move(_mine(delivery, token), to=S.FAILED, sources=[S.SENDING], reason=reason[:500])
         return "failed"
     try:
         rendered = compiled.render(context)
     except rendering.TemplateError as exc:
-        delivery_move(row, to=S.FAILED, sources=[S.SENDING], reason=str(exc)[:500])
+        delivery_move(_mine(delivery, token), to=S.FAILED, sources=[S.SENDING], reason=str(exc)[:500])
         return "failed"
     message = build_message(
         mailing=mailing,
@@ -210,26 +276,30 @@ def _send_one(delivery: Delivery, mailing: Mailing, compiled, context, connectio
         list_unsubscribe=context.get("unsubscribe_url", ""),
         connection=connection,
     )
+    limiter.acquire()
+    # Mark the attempt before the message leaves; if the row was taken from us meanwhile, don't send.
+    started = _mine(delivery, token).filter(status=S.SENDING).update(attempt_started_at=timezone.now())
+    if not started:
+        return "skipped"
     try:
         sent = message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - every error is classified and recorded
         error = classify(exc)
         log.info("delivery %s: %s", delivery.pk, error.reason)
-        _record_error(delivery, error)
-        return "failed" if error.permanent or delivery.attempts >= settings.MAILING_MAX_ATTEMPTS else "retry"
+        return _record_error(delivery, token, error)
     if not sent:
-        _record_error(delivery, SendError(False, _("The mail backend sent nothing")))
-        return "retry"
+        return _record_error(delivery, token, SendError(False, _("The mail backend sent nothing")))
     status = getattr(message, "anymail_status", None)
     esp_id = (status.message_id if status is not None else None) or message.extra_headers["Message-ID"]
     delivery_move(
-        row,
+        _mine(delivery, token),
         to=S.SENT,
-        sources=[S.SENDING],
+        sources=[S.SENDING, S.UNKNOWN],
         sent_at=timezone.now(),
         esp_message_id=str(esp_id)[:255],
         rendered_subject=rendered.subject,
         rendered_body=rendered.text,
         reason="",
+        attempts=delivery.attempts + 1,
     )
     return "sent"

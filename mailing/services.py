@@ -1,11 +1,11 @@
 """Writes of the mailing app. Views, tasks, commands and the admin all go through these."""
 
-import logging
 import random
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -16,8 +16,8 @@ from mailing import rendering
 from mailing.models import Delivery, EmailTemplate, Mailing
 from mailing.states import delivery_move
 from poption.accounts.models import User
+from poption.enqueue import enqueue_on_commit
 
-log = logging.getLogger(__name__)
 S = Delivery.Status
 
 
@@ -40,16 +40,9 @@ def _reply_to(sender: User) -> str:
 
 
 def _enqueue_dispatch(mailing_id: int) -> None:
-    """Enqueue after commit; a broker that is down costs nothing here, the sweep sends later."""
     from mailing.tasks import mailing_dispatch as mailing_dispatch_task
 
-    def enqueue() -> None:
-        try:
-            mailing_dispatch_task.apply_async(args=[mailing_id], retry=False)
-        except Exception:  # noqa: BLE001 - the rows are queued in the database; the sweep picks them up
-            log.warning("Could not enqueue mailing %s; the sweep will start it", mailing_id, exc_info=True)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(mailing_dispatch_task, mailing_id)
 
 
 @transaction.atomic
@@ -210,7 +203,9 @@ def mailing_close_if_finished(*, mailing_id: int) -> bool:
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff with full jitter, capped far below the broker's visibility timeout."""
-    base = min(30 * 2 ** max(attempts - 1, 0), 900)
+    base = min(
+        settings.MAILING_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), settings.MAILING_RETRY_MAX_SECONDS
+    )
     return timedelta(seconds=base / 2 + random.uniform(0, base / 2))
 
 

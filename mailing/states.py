@@ -27,7 +27,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.FAILED: frozenset(),
     S.SKIPPED: frozenset(),
     # Tracking can still tell us an unknown message arrived; the recruiter may resend it.
-    S.UNKNOWN: frozenset({S.QUEUED, S.DELIVERED, S.BOUNCED, S.COMPLAINED}),
+    # A slow worker's late answer may still confirm it was sent.
+    S.UNKNOWN: frozenset({S.QUEUED, S.SENT, S.FAILED, S.DELIVERED, S.BOUNCED, S.COMPLAINED}),
 }
 
 # Rank for "statuses only move forward" on tracking events.

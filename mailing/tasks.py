@@ -16,7 +16,6 @@ from mailing.states import delivery_move
 
 log = logging.getLogger(__name__)
 S = Delivery.Status
-STALL_SECONDS = 120
 
 
 def _chunks(ids: list[int], size: int):
@@ -57,7 +56,15 @@ def deliveries_send(delivery_ids: list[int]) -> dict:
 def mailing_sweep() -> dict:
     """The beat tick: start due mailings, retry due deliveries, recover lost work, close finished ones."""
     now = timezone.now()
-    report = {"started": 0, "held": 0, "retried": 0, "redispatched": 0, "unknown": 0, "closed": 0}
+    report = {
+        "started": 0,
+        "held": 0,
+        "retried": 0,
+        "redispatched": 0,
+        "requeued": 0,
+        "unknown": 0,
+        "closed": 0,
+    }
 
     hold_before = now - timedelta(hours=settings.MAILING_OVERDUE_HOLD_HOURS)
     for mailing in Mailing.objects.filter(status=Mailing.Status.SCHEDULED, scheduled_at__lte=now):
@@ -93,7 +100,7 @@ def mailing_sweep() -> dict:
         report["retried"] = len(due)
 
     # Mailings with queued rows but no progress for a while: their tasks were lost (broker restarted).
-    stalled_before = now - timedelta(seconds=STALL_SECONDS)
+    stalled_before = now - timedelta(seconds=settings.MAILING_STALL_SECONDS)
     sending_ids = Mailing.objects.filter(status=Mailing.Status.SENDING, started_at__lte=stalled_before)
     stalled = (
         Delivery.objects.filter(mailing__in=sending_ids)
@@ -108,11 +115,19 @@ def mailing_sweep() -> dict:
             mailing_dispatch.apply_async(args=[mailing_id])
             report["redispatched"] += 1
 
-    # Claimed long ago and never answered: the worker died mid-send. We can't know if it left.
+    # Claimed long ago and never answered: the worker died. A row whose attempt never started was
+    # not sent and goes back to the queue; one whose attempt started may have left: it is unknown.
+    stuck = Delivery.objects.filter(
+        status=S.SENDING, claimed_at__lt=now - timedelta(seconds=settings.MAILING_SENDING_TIMEOUT)
+    )
+    never_tried = list(stuck.filter(attempt_started_at__isnull=True).values_list("pk", flat=True)[:20000])
+    if never_tried:
+        report["requeued"] = delivery_move(
+            Delivery.objects.filter(pk__in=never_tried), to=S.QUEUED, sources=[S.SENDING], claim_token=None
+        )
+        _enqueue_deliveries(never_tried)
     report["unknown"] = delivery_move(
-        Delivery.objects.filter(
-            status=S.SENDING, claimed_at__lt=now - timedelta(seconds=settings.MAILING_SENDING_TIMEOUT)
-        ),
+        stuck.filter(attempt_started_at__isnull=False),
         to=S.UNKNOWN,
         sources=[S.SENDING],
         reason=_(

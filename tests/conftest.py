@@ -182,3 +182,28 @@ def celery_worker_process(transactional_db, celery_queue):
     worker = WorkerProcess(celery_queue).start()
     yield worker
     worker.stop()
+
+
+@contextlib.contextmanager
+def use_broker(url: str):
+    """Point this process's Celery app at another broker for a while (a dead one, or a test's own Redis)."""
+    from poption.celery import app
+
+    def reset() -> None:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    from poption.enqueue import drain
+
+    previous = app.conf.broker_url
+    drain()
+    reset()
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        drain()
+        reset()
+        app.conf.broker_url = previous

@@ -50,7 +50,7 @@ def test_each_recipient_gets_one_personal_message_and_a_second_run_sends_nothing
         assert f"Hei {first}," in message.body
         assert "KarriereDagene NTNU" in message.body
         assert first in message.alternatives[0][0]
-    assert deliveries_send(ids) == {"claimed": 0, "sent": 0, "failed": 0, "retry": 0}
+    assert deliveries_send(ids)["claimed"] == 0
     assert len(mail.outbox) == 7
     sent = Delivery.objects.filter(mailing=mailing)
     assert set(sent.values_list("status", flat=True)) == {"sent"}
