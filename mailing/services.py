@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Share
 from mailing import rendering
-from mailing.models import Delivery, EmailTemplate, Mailing
+from mailing.models import Delivery, DeliveryEvent, EmailTemplate, Mailing
 from mailing.states import delivery_move
 from poption.accounts.models import User
 from poption.enqueue import enqueue_on_commit
@@ -294,3 +294,92 @@ def share_unsubscribe(*, share: Share) -> bool:
         )
     share.refresh_from_db(fields=["unsubscribed_at"])
     return first_time
+
+
+# Tracking events that change a delivery, and the status each moves it to. Others are only stored.
+_TRACKING_STATUS = {
+    "delivered": S.DELIVERED,
+    "bounced": S.BOUNCED,
+    "rejected": S.BOUNCED,
+    "complained": S.COMPLAINED,
+}
+
+
+def _event_id(*, event, esp_name: str) -> str:
+    """The ESP's own event id, or (for ESPs without one) a digest of what makes the event unique."""
+    import hashlib
+
+    if event.event_id:
+        return f"{esp_name}:{event.event_id}"[:255]
+    parts = [
+        esp_name,
+        str(event.message_id),
+        str(event.event_type),
+        str(event.timestamp),
+        str(event.recipient),
+    ]
+    return f"{esp_name}:sha256:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _delivery_for_event(event) -> Delivery | None:
+    if event.message_id:
+        delivery = Delivery.objects.filter(esp_message_id=str(event.message_id)).first()
+        if delivery:
+            return delivery
+    raw_id = (event.metadata or {}).get("delivery_id")
+    if raw_id and str(raw_id).isdigit():
+        delivery = Delivery.objects.filter(pk=int(raw_id)).first()
+        # Metadata comes from the ESP; trust it only when the address agrees too.
+        if delivery and event.recipient and delivery.email.lower() == str(event.recipient).lower():
+            return delivery
+    return None
+
+
+@transaction.atomic
+def tracking_event_record(*, event, esp_name: str) -> DeliveryEvent | None:
+    """Store a tracking event once and move its delivery forward, never backwards.
+
+    An event for a message we don't know changes nothing. A bounce or complaint suppresses the
+    share, so the company's later mailings skip the address.
+    """
+    delivery = _delivery_for_event(event)
+    if delivery is None:
+        return None
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    stored, created = DeliveryEvent.objects.get_or_create(
+        esp_event_id=_event_id(event=event, esp_name=esp_name),
+        defaults={
+            "delivery": delivery,
+            "event_type": str(event.event_type)[:40],
+            "esp_message_id": str(event.message_id or "")[:255],
+            "occurred_at": event.timestamp or timezone.now(),
+            "description": str(event.description or event.mta_response or event.reject_reason or "")[:500],
+            "raw": raw,
+        },
+    )
+    if not created:
+        return stored  # a replay: already applied
+    target = _TRACKING_STATUS.get(str(event.event_type))
+    if target:
+        reason = stored.description or ""
+        delivery_move(
+            Delivery.objects.filter(pk=delivery.pk), to=target, **({"reason": reason} if reason else {})
+        )
+    if target in (S.BOUNCED, S.COMPLAINED):
+        suppression = Share.Suppression.COMPLAINT if target == S.COMPLAINED else Share.Suppression.HARD_BOUNCE
+        shares = Share.objects.filter(
+            company_id=delivery.mailing.company_id, candidate_id=delivery.candidate_id
+        )
+        # A complaint outranks a bounce; neither is ever lifted by a later event.
+        if suppression == Share.Suppression.HARD_BOUNCE:
+            shares = shares.filter(suppressed_reason="")
+        else:
+            shares = shares.exclude(suppressed_reason=Share.Suppression.COMPLAINT)
+        shares.update(suppressed_reason=suppression, suppressed_at=timezone.now())
+    if str(event.event_type) == "unsubscribed":
+        share = Share.objects.filter(
+            company_id=delivery.mailing.company_id, candidate_id=delivery.candidate_id
+        ).first()
+        if share:
+            share_unsubscribe(share=share)
+    return stored

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("poption.accounts.urls")),
     path("candidates/", include("candidates.urls")),
     path("mailing/", include("mailing.urls")),
+    path("anymail/", include("anymail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
