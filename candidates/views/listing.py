@@ -2,9 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from candidates.filters import CandidateFilter
@@ -51,10 +52,26 @@ def _filter_errors(filterset: CandidateFilter) -> list[dict]:
     ]
 
 
-def _hidden_archived(filterset: CandidateFilter) -> int:
+class CountedPaginator(Paginator):
+    """A paginator told its count, when one query already counted more than the list needs."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _counts(filterset: CandidateFilter) -> tuple[int, int] | None:
+    """(shown, archived and hidden) in one scan, when archived candidates are hidden; else None."""
     if not filterset.is_valid() or not filterset.hides_archived:
-        return 0
-    return filterset.qs_including_archived.order_by().filter(status=Share.Status.ARCHIVED).count()
+        return None
+    counts = filterset.qs_including_archived.order_by().aggregate(
+        every=Count("pk"), archived=Count("pk", filter=Q(status=Share.Status.ARCHIVED))
+    )
+    return counts["every"] - counts["archived"], counts["archived"]
 
 
 def _sort_urls(query: QueryDict, current: str) -> dict[str, dict]:
@@ -96,7 +113,13 @@ def results_context(request: HttpRequest, *, company: Company, filterset: Candid
     query = request.GET.copy()
     queryset = filtered_shares(filterset)
     per_page = page_size(query.get("per_page"))
-    paginator = Paginator(share_rows_for_display(queryset), per_page)
+    counts = _counts(filterset)
+    if counts is None:
+        paginator = Paginator(share_rows_for_display(queryset), per_page)
+        hidden_archived = 0
+    else:
+        paginator = CountedPaginator(share_rows_for_display(queryset), per_page, count=counts[0])
+        hidden_archived = counts[1]
     page = paginator.get_page(query.get("page"))
     rows = list(page.object_list)
     page_ids = [share.candidate_id for share in rows]
@@ -119,7 +142,7 @@ def results_context(request: HttpRequest, *, company: Company, filterset: Candid
         "company_tags": list(company_tags(company=company)),
         "statuses": Share.Status.choices,
     }
-    ctx["hidden_archived"] = _hidden_archived(filterset)
+    ctx["hidden_archived"] = hidden_archived
     if ctx["hidden_archived"]:
         show_all = without_page.copy()
         show_all["show_all"] = "true"
