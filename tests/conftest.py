@@ -75,6 +75,14 @@ def _database_url_for_tests() -> str:
 _STARTED: list["WorkerProcess"] = []
 
 
+def die_with_parent() -> None:
+    """In the child: get SIGKILL when the test process dies, so no worker outlives a killed run."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def pytest_sessionfinish(session, exitstatus):
     for worker in _STARTED:
         worker.kill()
@@ -149,7 +157,9 @@ class WorkerProcess:
     def stop(self) -> None:
         import signal
 
-        if self.proc and self.proc.poll() is None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(15)
@@ -190,8 +200,11 @@ def use_broker(url: str):
     from poption.celery import app
 
     def reset() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps process-wide pools keyed by URL: close and forget them all, then let the app
+        # build fresh ones for the URL it has now.
+        from kombu import pools
+
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
