@@ -73,47 +73,6 @@ def test_a_candidate_named_like_a_template_gets_the_name_back_literally(recruite
     assert "&lt;script&gt;" in html
 
 
-def test_a_permanent_esp_error_fails_the_delivery_with_the_reason(recruiter_a, seven_candidates, monkeypatch):
-    from anymail.backends.test import EmailBackend
-    from anymail.exceptions import AnymailAPIError
-
-    original = EmailBackend.post_to_esp
-
-    def refuse(self, payload, message):
-        message.anymail_test_response = AnymailAPIError("Invalid 'To' address", status_code=400)
-        return original(self, payload, message)
-
-    monkeypatch.setattr(EmailBackend, "post_to_esp", refuse)
-    mailing = _create(recruiter_a, seven_candidates[:1])
-    deliveries_send(list(mailing.deliveries.values_list("pk", flat=True)))
-    delivery = mailing.deliveries.get()
-    assert delivery.status == "failed"
-    assert "400" in delivery.reason
-
-
-def test_a_transient_esp_error_queues_the_delivery_for_a_later_retry(
-    recruiter_a, seven_candidates, monkeypatch
-):
-    from anymail.backends.test import EmailBackend
-    from anymail.exceptions import AnymailAPIError
-
-    original = EmailBackend.post_to_esp
-
-    def busy(self, payload, message):
-        message.anymail_test_response = AnymailAPIError("Too many requests", status_code=429)
-        return original(self, payload, message)
-
-    monkeypatch.setattr(EmailBackend, "post_to_esp", busy)
-    mailing = _create(recruiter_a, seven_candidates[:1])
-    deliveries_send(list(mailing.deliveries.values_list("pk", flat=True)))
-    delivery = mailing.deliveries.get()
-    assert delivery.status == "queued"
-    assert delivery.attempts == 1
-    assert delivery.retry_at is not None
-    mailing.refresh_from_db()
-    assert mailing.status == "sending"
-
-
 def test_dispatch_splits_the_mailing_into_chunks(recruiter_a, seven_candidates, settings, monkeypatch):
     settings.MAILING_CHUNK_SIZE = 3
     sent_chunks = []
