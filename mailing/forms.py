@@ -93,3 +93,23 @@ class TemplateForm(forms.ModelForm):
         _template_errors(self, "subject", rendering.validate_subject)
         _template_errors(self, "body", rendering.validate_body)
         return data
+
+
+class RescheduleForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
+    body = forms.CharField(label=_("Message"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 14}))
+    scheduled_at = forms.DateTimeField(
+        label=_("Send at"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Norwegian time (Europe/Oslo)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        _template_errors(self, "subject", rendering.validate_subject)
+        _template_errors(self, "body", rendering.validate_body)
+        when = data.get("scheduled_at")
+        if when is not None and when < timezone.now() + timedelta(minutes=1):
+            self.add_error("scheduled_at", _("Choose a time at least a minute from now."))
+        return data

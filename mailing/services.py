@@ -383,3 +383,16 @@ def tracking_event_record(*, event, esp_name: str) -> DeliveryEvent | None:
         if share:
             share_unsubscribe(share=share)
     return stored
+
+
+@transaction.atomic
+def mailing_reschedule(*, mailing: Mailing, subject: str, body: str, scheduled_at: datetime) -> bool:
+    """Change a scheduled mailing before it starts; once the sweep has started it, nothing changes."""
+    rendering.CompiledMailing(subject=subject, body=body)  # raises TemplateError
+    if scheduled_at <= timezone.now():
+        raise ValueError("scheduled_at must be in the future")
+    return bool(
+        Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SCHEDULED).update(
+            subject=subject, body=body, scheduled_at=scheduled_at
+        )
+    )

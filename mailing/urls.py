@@ -9,6 +9,7 @@ urlpatterns = [
     path("compose/", views.compose, name="compose"),
     path("compose/preview/", views.compose_preview, name="compose_preview"),
     path("<int:mailing_id>/", views.mailing_detail, name="detail"),
+    path("<int:mailing_id>/edit/", views.mailing_edit, name="edit"),
     path("<int:mailing_id>/cancel/", views.mailing_cancel, name="cancel"),
     path("<int:mailing_id>/resume/", views.mailing_resume, name="resume"),
     path("<int:mailing_id>/deliveries/<int:delivery_id>/resend/", views.mailing_resend, name="resend"),

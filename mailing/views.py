@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.models import Candidate, Share
 from candidates.selection import selection_clear, selection_ids
 from mailing import rendering, services
-from mailing.forms import ComposeForm, PreviewForm, TemplateForm
+from mailing.forms import ComposeForm, PreviewForm, RescheduleForm, TemplateForm
 from mailing.models import Delivery, EmailTemplate, Mailing
 from mailing.sending import build_message, classify
 from mailing.unsubscribe import unsubscribe_read, unsubscribe_url
@@ -236,8 +237,6 @@ def _int(raw, default: int) -> int:
 
 
 def _local(value) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
@@ -363,6 +362,42 @@ def mailing_cancel(request: HttpRequest, mailing_id: int) -> HttpResponse:
     else:
         messages.error(request, _("This mailing has already started and can no longer be cancelled."))
     return redirect(mailing)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mailing_edit(request: HttpRequest, mailing_id: int) -> HttpResponse:
+    """Change the text or the time of a scheduled mailing until it starts."""
+    mailing = _get_mailing_for_user(request, mailing_id)
+    if mailing.status != Mailing.Status.SCHEDULED:
+        messages.error(request, _("Only a scheduled mailing that has not started can be changed."))
+        return redirect(mailing)
+    initial = {
+        "subject": mailing.subject,
+        "body": mailing.body,
+        "scheduled_at": timezone.localtime(mailing.scheduled_at),
+    }
+    form = RescheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if services.mailing_reschedule(
+            mailing=mailing, subject=data["subject"], body=data["body"], scheduled_at=data["scheduled_at"]
+        ):
+            messages.success(
+                request, _("Saved. It goes out %(when)s.") % {"when": _local(data["scheduled_at"])}
+            )
+        else:
+            messages.error(
+                request, _("The mailing started before your change was saved; nothing was changed.")
+            )
+        return redirect(mailing)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "mailing/edit.html",
+        {"mailing": mailing, "form": form, "placeholders": rendering.PLACEHOLDERS},
+        status=status,
+    )
 
 
 @login_required
