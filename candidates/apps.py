@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CandidatesConfig(AppConfig):
     name = "candidates"
     verbose_name = _("Candidates")
+
+    def ready(self) -> None:
+        from candidates import lookups  # noqa: F401 - registers field__any_of

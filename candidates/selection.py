@@ -21,7 +21,7 @@ def selection_ids(request: HttpRequest) -> list[int]:
         return []
     visible = (
         Share.objects.for_company(request.user.company)
-        .filter(candidate_id__in=raw)
+        .filter(candidate_id__any_of=raw)
         .order_by("candidate_id")
         .values_list("candidate_id", flat=True)
     )
@@ -33,7 +33,7 @@ def selection_count(request: HttpRequest) -> int:
     raw = request.session.get(SESSION_KEY) or []
     if not raw or not getattr(request.user, "company_id", None):
         return 0
-    return Share.objects.for_company(request.user.company).filter(candidate_id__in=raw).count()
+    return Share.objects.for_company(request.user.company).filter(candidate_id__any_of=raw).count()
 
 
 def selection_raw(request: HttpRequest) -> set[int]:

@@ -42,13 +42,18 @@ def share_get(*, company: Company, candidate_id: int) -> Share | None:
 
 
 def share_rows_for_display(queryset: QuerySet[Share]) -> QuerySet[Share]:
-    """A page of the list with what every row shows, in a fixed number of queries whatever the page size."""
+    """Rows with what the list shows, in a fixed number of queries whatever the page size.
+
+    The touchpoints and tags land in plain lists (`touchpoint_list`, `tag_list`): reading them through
+    the related managers builds a queryset per row, which costs more than the query itself.
+    """
     return queryset.select_related("candidate").prefetch_related(
         Prefetch(
             "touchpoints",
             queryset=Touchpoint.objects.select_related("event", "job_posting").order_by("-occurred_at"),
+            to_attr="touchpoint_list",
         ),
-        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="tag_list"),
     )
 
 
@@ -59,7 +64,7 @@ def visible_candidate_ids(*, company: Company, ids: Iterable[int]) -> list[int]:
         return []
     return list(
         Share.objects.for_company(company)
-        .filter(candidate_id__in=wanted)
+        .filter(candidate_id__any_of=wanted)
         .order_by("candidate_id")
         .values_list("candidate_id", flat=True)
     )
@@ -74,7 +79,7 @@ def selected_count(*, queryset: QuerySet[Share], ids: Iterable[int]) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    return queryset.order_by().filter(candidate_id__in=ids).values("candidate_id").distinct().count()
+    return queryset.order_by().filter(candidate_id__any_of=ids).values("candidate_id").distinct().count()
 
 
 def company_tags(*, company: Company) -> QuerySet[Tag]:
@@ -108,7 +113,7 @@ def company_programmes(*, company: Company) -> list[str]:
 def shares_for_export(*, company: Company, candidate_ids: Iterable[int]) -> QuerySet[Share]:
     return share_rows_for_display(
         Share.objects.for_company(company)
-        .filter(candidate_id__in=list(candidate_ids))
+        .filter(candidate_id__any_of=list(candidate_ids))
         .order_by("candidate__last_name", "candidate__first_name", "candidate_id")
     )
 
@@ -118,7 +123,7 @@ def selection_recipients(*, company: Company, candidate_ids: list[int], limit: i
     if not candidate_ids:
         return []
     return list(
-        Candidate.objects.filter(shares__in=Share.objects.for_company(company), pk__in=candidate_ids)
+        Candidate.objects.filter(shares__in=Share.objects.for_company(company), pk__any_of=candidate_ids)
         .order_by("last_name", "first_name", "pk")
         .distinct()[:limit]
     )

@@ -34,7 +34,7 @@ def shares_set_status(*, company: Company, candidate_ids: Iterable[int], status:
         raise ValidationError(_("Unknown status."))
     return (
         Share.objects.for_company(company)
-        .filter(candidate_id__in=list(candidate_ids))
+        .filter(candidate_id__any_of=list(candidate_ids))
         .exclude(status=status)
         .update(status=status)
     )
@@ -47,10 +47,12 @@ def shares_add_tag(*, company: Company, candidate_ids: Iterable[int], tag: Tag) 
     through = Share.tags.through
     share_ids = set(
         Share.objects.for_company(company)
-        .filter(candidate_id__in=list(candidate_ids))
+        .filter(candidate_id__any_of=list(candidate_ids))
         .values_list("pk", flat=True)
     )
-    already = set(through.objects.filter(tag=tag, share_id__in=share_ids).values_list("share_id", flat=True))
+    already = set(
+        through.objects.filter(tag=tag, share_id__any_of=share_ids).values_list("share_id", flat=True)
+    )
     rows = [through(share_id=pk, tag_id=tag.pk) for pk in sorted(share_ids - already)]
     through.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
@@ -59,7 +61,7 @@ def shares_add_tag(*, company: Company, candidate_ids: Iterable[int], tag: Tag) 
 @transaction.atomic
 def shares_remove_tag(*, company: Company, candidate_ids: Iterable[int], tag: Tag) -> int:
     _require_own_tag(company=company, tag=tag)
-    shares = Share.objects.for_company(company).filter(candidate_id__in=list(candidate_ids))
+    shares = Share.objects.for_company(company).filter(candidate_id__any_of=list(candidate_ids))
     deleted, _counts = Share.tags.through.objects.filter(tag=tag, share__in=shares).delete()
     return deleted
 
