@@ -136,7 +136,12 @@
     var panel = document.querySelector(".filters-panel");
     if (panel && window.matchMedia("(max-width: 760px)").matches) panel.open = false;
   });
-  document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    enhance(event.target);
+    var status = document.getElementById("results-status");
+    var title = document.getElementById("results-title");
+    if (status && title && event.target.id === "results") status.textContent = title.textContent.trim();
+  });
 
   // Bookmarkable addresses: the filter form leaves out the fields nobody filled in.
   document.addEventListener("htmx:configRequest", function (event) {
