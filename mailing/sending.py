@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mailing import ratelimit, rendering
@@ -65,6 +65,23 @@ def classify(exc: Exception) -> SendError:
     if isinstance(exc, smtplib.SMTPException | ConnectionError | socket.timeout | TimeoutError | OSError):
         return SendError(False, _("Could not reach the mail server: %(error)s") % {"error": text})
     return SendError(False, _("Unexpected error: %(error)s") % {"error": text})
+
+
+def with_footer(
+    rendered: rendering.RenderedMessage, *, company_name: str, url: str
+) -> rendering.RenderedMessage:
+    """Every message ends with a short, plain unsubscribe line, in the candidates' language."""
+    if not url:
+        return rendered
+    with translation.override(settings.MAILING_LANGUAGE):
+        line = _("Don't want emails from %(company)s? Unsubscribe: %(url)s") % {
+            "company": company_name,
+            "url": url,
+        }
+    text = f"{rendered.text.rstrip()}\n\n-- \n{line}\n"
+    footer = rendering.text_to_html(line).replace("<p>", '<p style="font-size:12px;color:#666">', 1)
+    html = f"{rendered.html}\n<hr>\n{footer}"
+    return rendering.RenderedMessage(subject=rendered.subject, text=text, html=html)
 
 
 def build_message(
@@ -268,12 +285,14 @@ def _send_one(
     except rendering.TemplateError as exc:
         delivery_move(_mine(delivery, token), to=S.FAILED, sources=[S.SENDING], reason=str(exc)[:500])
         return "failed"
+    url = context.get("unsubscribe_url", "")
+    rendered = with_footer(rendered, company_name=context.get("company_name", ""), url=url)
     message = build_message(
         mailing=mailing,
         delivery_id=delivery.pk,
         email=delivery.email,
         rendered=rendered,
-        list_unsubscribe=context.get("unsubscribe_url", ""),
+        list_unsubscribe=url,
         connection=connection,
     )
     limiter.acquire()

@@ -148,6 +148,10 @@ MAILING_RETRY_BASE_SECONDS = env_float("MAILING_RETRY_BASE_SECONDS", 30.0, minim
 MAILING_RETRY_MAX_SECONDS = env_float("MAILING_RETRY_MAX_SECONDS", 900.0, minimum=1.0)
 MAILING_PAUSE_AFTER_FAILURES = env_int("MAILING_PAUSE_AFTER_FAILURES", 25, minimum=1)
 MAILING_OVERDUE_HOLD_HOURS = env_int("MAILING_OVERDUE_HOLD_HOURS", 24, minimum=1)
+# The language of what the platform itself adds to each email (the unsubscribe footer).
+MAILING_LANGUAGE = env_str("MAILING_LANGUAGE", "nb")
+if MAILING_LANGUAGE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(f"MAILING_LANGUAGE must be one of en, nb, not {MAILING_LANGUAGE!r}")
 
 # Celery --------------------------------------------------------------------------------
 REDIS_URL = redis_url("REDIS_URL")

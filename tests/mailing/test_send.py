@@ -49,6 +49,10 @@ def test_each_recipient_gets_one_personal_message_and_a_second_run_sends_nothing
         assert message.subject == f"Hei {first}!"
         assert f"Hei {first}," in message.body
         assert "KarriereDagene NTNU" in message.body
+        # The footer, in Norwegian (MAILING_LANGUAGE), with the same signed link as List-Unsubscribe.
+        link = message.extra_headers["List-Unsubscribe"].strip("<>")
+        assert message.body.rstrip().endswith(link)
+        assert f'href="{link}"' in message.alternatives[0][0]
         assert first in message.alternatives[0][0]
     assert deliveries_send(ids)["claimed"] == 0
     assert len(mail.outbox) == 7
@@ -67,7 +71,7 @@ def test_a_candidate_named_like_a_template_gets_the_name_back_literally(recruite
     mailing = _create(recruiter_a, seven_candidates[:1], body="Hei {{ first_name }} {{ last_name }}")
     deliveries_send(list(mailing.deliveries.values_list("pk", flat=True)))
     message = mail.outbox[0]
-    assert message.body == "Hei {{ 7*7 }} <script>alert(1)</script>"
+    assert message.body.startswith("Hei {{ 7*7 }} <script>alert(1)</script>\n\n-- \n")
     html = message.alternatives[0][0]
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
