@@ -6,10 +6,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from candidates.filters import CandidateFilter
-from candidates.models import Share
+from candidates.models import Share, Touchpoint
 from candidates.selection import selection_count, selection_raw
 from candidates.selectors import (
     candidate_filterset,
@@ -40,6 +41,25 @@ def page_size(value: str | None) -> int:
 def filtered_shares(filterset: CandidateFilter) -> QuerySet[Share]:
     """The filter's rows, or nothing at all when a filter is invalid (e.g. another company's event)."""
     return filterset.qs if filterset.is_valid() else Share.objects.none()
+
+
+def _labelled(rows: list[Share], *, selected: set[int]) -> list[Share]:
+    """What each row shows, worked out once per page: the templates then only print (250 rows add up)."""
+    statuses = {value: str(label) for value, label in Share.Status.choices}
+    kinds = {value: str(label) for value, label in Touchpoint.Kind.choices}
+    shared_profile = str(_("Shared profile"))
+    for share in rows:
+        share.is_selected = share.candidate_id in selected
+        share.status_label = statuses.get(share.status, share.status)
+        for touchpoint in share.touchpoint_list:
+            touchpoint.kind_label = kinds.get(touchpoint.kind, touchpoint.kind)
+            if touchpoint.event_id:
+                touchpoint.label = touchpoint.event.name
+            elif touchpoint.job_posting_id:
+                touchpoint.label = touchpoint.job_posting.title
+            else:
+                touchpoint.label = shared_profile
+    return rows
 
 
 def _filter_errors(filterset: CandidateFilter) -> list[dict]:
@@ -98,7 +118,6 @@ def selection_context(
     selected_in_list = selected_count(queryset=queryset, ids=raw) if raw else 0
     ticked_here = sum(1 for pk in page_ids if pk in raw)
     return {
-        "selected_ids": raw,
         "selected_total": selected_total,
         "selected_in_list": selected_in_list,
         "others_total": max(selected_total - ticked_here, 0),
@@ -121,7 +140,7 @@ def results_context(request: HttpRequest, *, company: Company, filterset: Candid
         paginator = CountedPaginator(share_rows_for_display(queryset), per_page, count=counts[0])
         hidden_archived = counts[1]
     page = paginator.get_page(query.get("page"))
-    rows = list(page.object_list)
+    rows = _labelled(list(page.object_list), selected=selection_raw(request))
     page_ids = [share.candidate_id for share in rows]
     without_page = query.copy()
     without_page.pop("page", None)
