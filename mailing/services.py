@@ -74,7 +74,7 @@ def mailing_create(
         raise RecipientError(_("Choose at least one recipient."))
     if template is not None and template.company_id != company.pk:
         raise RecipientError(_("That template belongs to another company."))
-    visible = Share.objects.for_company(company).filter(candidate_id__in=ids).count()
+    visible = Share.objects.for_company(company).filter(candidate_id__any_of=ids).count()
     if visible != len(ids):
         missing = len(ids) - visible
         raise RecipientError(

@@ -51,13 +51,20 @@ def _recipient_ids(request: HttpRequest) -> tuple[list[int], str, str]:
         if not Share.objects.for_company(_company(request)).filter(candidate_id=int(raw)).exists():
             raise Http404
         return [int(raw)], "candidate", str(raw)
-    return selection_ids(request), "selection", ""
+    ids = selection_ids(request)
+    # The order the recruiter sees in To, so stepping through the preview follows the chips.
+    ordered = Candidate.objects.filter(pk__any_of=ids) if ids else Candidate.objects.none()
+    return (
+        list(ordered.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)),
+        "selection",
+        "",
+    )
 
 
 def _skipped(company, ids: list[int]) -> tuple[list[Share], int]:
     skipped = (
         Share.objects.for_company(company)
-        .filter(candidate_id__in=ids)
+        .filter(candidate_id__any_of=ids)
         .filter(Q(unsubscribed_at__isnull=False) | ~Q(suppressed_reason=""))
         .select_related("candidate")
         .order_by("candidate__last_name", "candidate__first_name")

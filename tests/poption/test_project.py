@@ -39,6 +39,7 @@ def test_deploy_checks_pass_with_production_settings():
         "ALLOWED_HOSTS": "poption.example",
         "DEBUG": "false",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests set it for this process only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
