@@ -334,3 +334,16 @@ def test_the_list_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(MAX_LIST_QUERIES):
         response = client_a.get(URL, {"per_page": per_page})
     assert len(listed_ids(response)) == per_page
+
+
+def test_the_list_shows_who_opted_out_or_is_suppressed(client_a, company_a):
+    from django.utils import timezone
+
+    from tests.factories import ShareFactory
+
+    opted_out = ShareFactory(company=company_a, unsubscribed_at=timezone.now())
+    bounced = ShareFactory(company=company_a, suppressed_reason="hard_bounce")
+    html = client_a.get("/candidates/").content.decode()
+    assert html.count(">Opted out</span>") == 1
+    assert html.count(">No email</span>") == 1
+    assert opted_out.candidate.full_name in html and bounced.candidate.full_name in html
