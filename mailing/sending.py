@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mailing import ratelimit, rendering
 from mailing.models import Delivery, Mailing
@@ -276,7 +277,9 @@ def _send_one(
 ) -> str:
     if isinstance(compiled, rendering.TemplateError) or context is None:
         reason = (
-            str(compiled) if context is not None else _("The candidate is no longer shared with your company")
+            str(compiled)
+            if context is not None
+            else gettext_noop("The candidate is no longer shared with your company")
         )
         delivery_move(_mine(delivery, token), to=S.FAILED, sources=[S.SENDING], reason=reason[:500])
         return "failed"
@@ -307,7 +310,7 @@ def _send_one(
         log.info("delivery %s: %s", delivery.pk, error.reason)
         return _record_error(delivery, token, error)
     if not sent:
-        return _record_error(delivery, token, SendError(False, _("The mail backend sent nothing")))
+        return _record_error(delivery, token, SendError(False, gettext_noop("The mail backend sent nothing")))
     status = getattr(message, "anymail_status", None)
     esp_id = (status.message_id if status is not None else None) or message.extra_headers["Message-ID"]
     delivery_move(

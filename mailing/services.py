@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from candidates.models import Share
 from mailing import rendering
@@ -112,9 +113,9 @@ def mailing_create(
 
 def _skip_reasons() -> tuple[str, str, str]:
     return (
-        _("Opted out of email from your company"),
-        _("Suppressed after a hard bounce"),
-        _("Suppressed after a spam complaint"),
+        gettext_noop("Opted out of email from your company"),
+        gettext_noop("Suppressed after a hard bounce"),
+        gettext_noop("Suppressed after a spam complaint"),
     )
 
 
@@ -234,7 +235,10 @@ def mailing_cancel(*, mailing: Mailing) -> bool:
     ).update(status=Mailing.Status.CANCELLED, finished_at=timezone.now())
     if updated:
         delivery_move(
-            mailing.deliveries.all(), to=S.SKIPPED, sources=[S.QUEUED], reason=_("Mailing cancelled")
+            mailing.deliveries.all(),
+            to=S.SKIPPED,
+            sources=[S.QUEUED],
+            reason=gettext_noop("Mailing cancelled"),
         )
     return bool(updated)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mailing import sending
 from mailing.models import Delivery, Mailing
@@ -130,7 +131,7 @@ def mailing_sweep() -> dict:
         stuck.filter(attempt_started_at__isnull=False),
         to=S.UNKNOWN,
         sources=[S.SENDING],
-        reason=_(
+        reason=gettext_noop(
             "The worker stopped while sending; we cannot tell whether this email left. Resend if needed."
         ),
     )
