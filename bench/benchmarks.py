@@ -73,7 +73,7 @@ class Context:
         self.create_db(self.db_name)
         timed = manage(["migrate", "--noinput", "-v", "0"], database_url=self.db_url, timeout=300)
         if timed.returncode != 0:
-            raise RuntimeError(f"migrate failed:\n{timed.output[-2000:]}")
+            raise RuntimeError(timed.failure("migrate"))
         self.state.add("migrated")
 
     def ensure_demo(self) -> None:
@@ -85,7 +85,7 @@ class Context:
         for args in (["seed_demo"], ["seed_demo", "--candidates", "100000", "--companies", "10"]):
             timed = manage(args, database_url=self.db_url, timeout=600)
             if timed.returncode != 0:
-                raise RuntimeError(f"{' '.join(args)} failed:\n{timed.output[-2000:]}")
+                raise RuntimeError(timed.failure(" ".join(args)))
         self.state.add("demo")
 
     def ensure_sender(self, recipients: int = 50_000) -> None:
@@ -197,12 +197,11 @@ def bench_seed(ctx: Context) -> list[Row]:
                 "seed_demo 100k/10, fresh db",
                 None,
                 "s",
-                f"TIMEOUT: killed after {timeout:.0f} s (--seed-timeout). "
-                "The bulk's deferred FK checks reuse query plans cached by the demo's commit (seq scans).",
+                f"TIMEOUT: killed after {timeout:.0f} s (--seed-timeout); see bench/README.md, Findings",
             )
         )
     elif timed.returncode != 0:
-        raise RuntimeError(f"seed_demo failed:\n{timed.output[-2000:]}")
+        raise RuntimeError(timed.failure("seed_demo"))
     else:
         rows.append(
             Row(
@@ -214,10 +213,12 @@ def bench_seed(ctx: Context) -> list[Row]:
         )
         ctx.state.add("demo")
         return rows
+    # The killed client's backend may still be in its COMMIT: end it, so its transaction rolls back.
+    ctx.server.terminate(ctx.db_name)
     # The demo part was committed before the kill: a second run only does the bulk, in a new session.
     timed = manage(args, database_url=ctx.db_url, timeout=600)
     if timed.returncode != 0:
-        raise RuntimeError(f"seed_demo (second run) failed:\n{timed.output[-2000:]}")
+        raise RuntimeError(timed.failure("seed_demo (second run)"))
     rows.append(
         Row(
             "seed_demo 100k/10, demo loaded",
@@ -237,7 +238,7 @@ def bench_seed_full(ctx: Context) -> list[Row]:
     try:
         migrate = manage(["migrate", "--noinput", "-v", "0"], database_url=url, timeout=300)
         if migrate.returncode != 0:
-            raise RuntimeError(f"migrate failed:\n{migrate.output[-2000:]}")
+            raise RuntimeError(migrate.failure("migrate"))
         args = ["seed_demo", "--candidates", "1000000", "--companies", "100"]
         timeout = ctx.options.full_seed_timeout
         rows = []
@@ -246,6 +247,7 @@ def bench_seed_full(ctx: Context) -> list[Row]:
             rows.append(
                 Row("seed_demo 1M/100, fresh db", None, "s", f"TIMEOUT: killed after {timeout:.0f} s")
             )
+            ctx.server.terminate(name)
             timed = manage(args, database_url=url, timeout=timeout)
             label, how = "seed_demo 1M/100, demo loaded", "the same command again, the demo already there: "
         else:
@@ -253,7 +255,7 @@ def bench_seed_full(ctx: Context) -> list[Row]:
         if timed.timed_out:
             rows.append(Row(label, None, "s", f"TIMEOUT: killed after {timeout:.0f} s"))
         elif timed.returncode != 0:
-            raise RuntimeError(f"seed_demo failed:\n{timed.output[-2000:]}")
+            raise RuntimeError(timed.failure("seed_demo"))
         else:
             rows.append(Row(label, round(timed.seconds, 1), "s", how + _seed_note(timed.output)))
         return rows

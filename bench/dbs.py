@@ -88,6 +88,20 @@ class Server:
                 dropped.append(name)
         return dropped
 
+    def terminate(self, name: str) -> int:
+        """End every session in database `name`: a killed client's backend may still be busy (a COMMIT)."""
+        connection = self._connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [name],
+                )
+                return cursor.fetchone()[0]
+        finally:
+            connection.close()
+
     def connections_in_use(self) -> int:
         connection = self._connect()
         try:
@@ -113,6 +127,11 @@ class Timed:
     returncode: int | None
     output: str
     timed_out: bool
+
+    def failure(self, what: str) -> str:
+        """One line for the table: the command and the last line it printed (the exception)."""
+        lines = [line.strip() for line in self.output.splitlines() if line.strip()]
+        return f"{what} exited with {self.returncode}: {lines[-1] if lines else 'no output'}"
 
 
 def manage(args: list[str], *, database_url: str, timeout: float, env: dict | None = None) -> Timed:

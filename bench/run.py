@@ -230,7 +230,9 @@ def main(argv: list[str]) -> int:
             except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
                 traceback.print_exc()
                 rows.append(
-                    benchmarks.Row(name, None, "", f"ERROR: {type(exc).__name__}: {exc}"[:400]).as_dict()
+                    benchmarks.Row(
+                        name, None, "", " ".join(f"ERROR: {type(exc).__name__}: {exc}".split())[:400]
+                    ).as_dict()
                 )
             finally:
                 kill_all()
