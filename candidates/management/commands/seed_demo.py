@@ -384,6 +384,9 @@ def _insert(model, columns: list[str], rows: list[tuple], *, defaults: dict | No
                 cursor.cursor.copy_expert(
                     f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
                 )
+            # Fresh statistics, so the deferred foreign-key checks at commit (and the next table's
+            # plans) use the indexes; on a new database the planner thinks the table is empty.
+            cursor.execute(f"ANALYZE {table}")
         else:
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608 - names come from models
