@@ -10,6 +10,9 @@ import time
 
 from django.conf import settings
 
+# Each call reserves the next free slot and returns how long to wait for it (microseconds), so
+# waiting senders sleep exactly once instead of polling Redis. A slot more than `burst` ahead is
+# still granted: the caller just sleeps longer, in line.
 _SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -17,10 +20,11 @@ local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
+local new_tat = tat + interval
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil((new_tat - now) / 1000) + 1000)
 local wait = tat - now - burst
-if wait > 0 then return wait end
-redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil((tat + interval - now) / 1000) + 1000)
-return 0
+if wait < 0 then wait = 0 end
+return wait
 """
 KEY = "poption:mailing:rate"
 
@@ -49,14 +53,13 @@ class RateLimiter:
             import redis
 
             try:
-                while True:
-                    wait_us = int(self._script(keys=[KEY], args=[self.interval_us, self.burst_us]))
-                    if wait_us <= 0:
-                        return waited
-                    time.sleep(wait_us / 1_000_000)
-                    waited += wait_us / 1_000_000
+                wait_us = int(self._script(keys=[KEY], args=[self.interval_us, self.burst_us]))
             except redis.RedisError:
                 pass  # Redis is restarting: pace this process alone until it is back
+            else:
+                if wait_us > 0:
+                    time.sleep(wait_us / 1_000_000)
+                return wait_us / 1_000_000
         # Embedded mode (no Redis): one process, so a local clock is enough.
         with self._lock:
             now = time.monotonic()

@@ -11,7 +11,7 @@ from email.utils import formataddr, make_msgid
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -312,16 +312,28 @@ def _send_one(
     if not sent:
         return _record_error(delivery, token, SendError(False, gettext_noop("The mail backend sent nothing")))
     status = getattr(message, "anymail_status", None)
-    esp_id = (status.message_id if status is not None else None) or message.extra_headers["Message-ID"]
-    delivery_move(
-        _mine(delivery, token),
-        to=S.SENT,
-        sources=[S.SENDING, S.UNKNOWN],
-        sent_at=timezone.now(),
-        esp_message_id=str(esp_id)[:255],
-        rendered_subject=rendered.subject,
-        rendered_body=rendered.text,
-        reason="",
-        attempts=delivery.attempts + 1,
-    )
+    esp_id = status.message_id if status is not None and status.message_id is not None else None
+    if esp_id is None:  # Django's own backends: our Message-ID is the id tracking can refer to
+        esp_id = message.extra_headers["Message-ID"]
+    sent = {
+        "sent_at": timezone.now(),
+        "rendered_subject": rendered.subject,
+        "rendered_body": rendered.text,
+        "reason": "",
+        "attempts": delivery.attempts + 1,
+    }
+    try:
+        with transaction.atomic():
+            delivery_move(
+                _mine(delivery, token),
+                to=S.SENT,
+                sources=[S.SENDING, S.UNKNOWN],
+                esp_message_id=str(esp_id)[:255],
+                **sent,
+            )
+    except IntegrityError:
+        # The ESP gave an id another delivery already has. The message did leave: record it as
+        # sent without the id (tracking events then find it by its metadata) rather than lose it.
+        log.warning("delivery %s: duplicate ESP message id %r", delivery.pk, esp_id)
+        delivery_move(_mine(delivery, token), to=S.SENT, sources=[S.SENDING, S.UNKNOWN], **sent)
     return "sent"

@@ -85,3 +85,17 @@ def test_dispatch_splits_the_mailing_into_chunks(recruiter_a, seven_candidates, 
     assert mailing_dispatch(mailing.pk) == 3
     assert [len(chunk) for chunk in sent_chunks] == [3, 3, 1]
     assert sorted(sum(sent_chunks, [])) == sorted(mailing.deliveries.values_list("pk", flat=True))
+
+
+def test_a_duplicate_esp_message_id_still_records_the_message_as_sent(recruiter_a, seven_candidates):
+    # Anymail's test backend numbers messages per process, as two worker processes would collide.
+    mailing = _create(recruiter_a, seven_candidates[:2])
+    first, second = mailing.deliveries.order_by("pk")
+    deliveries_send([first.pk])
+    mail.outbox.clear()
+    deliveries_send([second.pk])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.esp_message_id) == ("sent", "0")
+    assert (second.status, second.esp_message_id) == ("sent", None)
+    assert len(mail.outbox) == 1
