@@ -91,10 +91,13 @@ def pytest_sessionfinish(session, exitstatus):
 class WorkerProcess:
     """A real `celery worker` process on Redis, reading the test database."""
 
-    def __init__(self, queue: str, extra_env: dict | None = None, concurrency: int = 2):
+    def __init__(
+        self, queue: str, extra_env: dict | None = None, concurrency: int = 2, pool: str = "prefork"
+    ):
         self.queue = queue
         self.extra_env = extra_env or {}
         self.concurrency = concurrency
+        self.pool = pool
         self.proc: subprocess.Popen | None = None
         self.log_path = ROOT / "var" / "test-logs" / f"worker-{queue}-{uuid.uuid4().hex[:6]}.log"
 
@@ -122,6 +125,8 @@ class WorkerProcess:
                 "INFO",
                 "--concurrency",
                 str(self.concurrency),
+                "--pool",
+                self.pool,
                 "--queues",
                 self.queue,
                 "--without-gossip",

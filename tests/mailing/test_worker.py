@@ -37,6 +37,8 @@ def test_seven_recipients_get_seven_individual_messages_and_a_rerun_sends_nothin
             "EMAIL_BACKEND": "tests.support.backends.RecordingAnymailBackend",
             "RECORD_DIR": str(record),
         },
+        pool="threads",  # as the Procfile runs it
+        concurrency=8,
     ).start()
     try:
         mailing = mailing_create(
