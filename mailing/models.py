@@ -83,6 +83,7 @@ class Mailing(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    note_params = models.JSONField(_("note values"), default=dict, blank=True)
     client_token = models.UUIDField(
         _("form token"),
         null=True,
@@ -106,6 +107,33 @@ class Mailing(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mailing:detail", args=[self.pk])
+
+    @property
+    def note_text(self) -> str:
+        return translated_reason(self.note, self.note_params)
+
+
+def translated_reason(message: str, params: dict | None) -> str:
+    """A stored English message id with its values, in the active language.
+
+    Messages from elsewhere (an ESP's bounce text, a rendering error) have no entry in the
+    catalogue and come back unchanged. "after_attempts" wraps the reason in "Gave up after N".
+    """
+    from django.utils.translation import gettext
+
+    if not message:
+        return ""
+    params = dict(params or {})
+    attempts = params.pop("after_attempts", None)
+    text = gettext(message)
+    if params:
+        try:
+            text = text % params
+        except (KeyError, TypeError, ValueError):
+            text = message  # a catalogue entry that lost a placeholder: the English id still reads
+    if attempts:
+        text = gettext("Gave up after %(n)s attempts: %(error)s") % {"n": attempts, "error": text}
+    return text
 
 
 class Delivery(models.Model):
@@ -150,7 +178,9 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     esp_message_id = models.CharField(_("ESP message id"), max_length=255, null=True, blank=True)
+    # The reason is an English message id; its values sit beside it, so each reader sees it in their language.
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reason_params = models.JSONField(_("reason values"), default=dict, blank=True)
     rendered_subject = models.CharField(_("subject as sent"), max_length=SUBJECT_MAX * 4, blank=True)
     rendered_body = models.TextField(_("body as sent"), blank=True)
 
@@ -176,6 +206,10 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_status_display()})"
+
+    @property
+    def reason_text(self) -> str:
+        return translated_reason(self.reason, self.reason_params)
 
 
 class DeliveryEvent(models.Model):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mailing import ratelimit, rendering
-from mailing.models import Delivery, Mailing
+from mailing.models import Delivery, Mailing, translated_reason
 from mailing.states import delivery_move
 from mailing.unsubscribe import unsubscribe_url
 
@@ -29,7 +29,12 @@ S = Delivery.Status
 @dataclass(frozen=True)
 class SendError:
     permanent: bool
-    reason: str
+    message: str  # an English message id (translated when shown)
+    params: dict
+
+    @property
+    def text(self) -> str:
+        return translated_reason(self.message, self.params)
 
 
 def classify(exc: Exception) -> SendError:
@@ -39,33 +44,38 @@ def classify(exc: Exception) -> SendError:
     except Exception:  # noqa: BLE001 - an exception whose __str__ itself fails still gets a reason
         text = exc.__class__.__name__
     if isinstance(exc, AnymailRecipientsRefused):
-        return SendError(True, _("The email service refused the address: %(error)s") % {"error": text})
+        return SendError(
+            True, gettext_noop("The email service refused the address: %(error)s"), {"error": text}
+        )
     if isinstance(exc, AnymailAPIError):
         status = exc.status_code
         if status is None or status == 429 or status >= 500 or status == 408:
             return SendError(
                 False,
-                _("The email service is unavailable (%(status)s); will retry.")
-                % {"status": status or _("no answer")},
+                gettext_noop("The email service is unavailable (%(status)s); will retry."),
+                {"status": status or "–"},
             )
         return SendError(
             True,
-            _("The email service refused the message (%(status)s): %(error)s")
-            % {"status": status, "error": text},
+            gettext_noop("The email service refused the message (%(status)s): %(error)s"),
+            {"status": status, "error": text},
         )
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         permanent = all(code >= 500 for code in codes)
-        return SendError(permanent, _("The mail server refused the address: %(error)s") % {"error": text})
+        return SendError(
+            permanent, gettext_noop("The mail server refused the address: %(error)s"), {"error": text}
+        )
     if isinstance(exc, smtplib.SMTPResponseException):
         permanent = 500 <= exc.smtp_code < 600 and exc.smtp_code not in (521, 554)
         return SendError(
             permanent,
-            _("The mail server answered %(code)s: %(error)s") % {"code": exc.smtp_code, "error": text},
+            gettext_noop("The mail server answered %(code)s: %(error)s"),
+            {"code": exc.smtp_code, "error": text},
         )
     if isinstance(exc, smtplib.SMTPException | ConnectionError | socket.timeout | TimeoutError | OSError):
-        return SendError(False, _("Could not reach the mail server: %(error)s") % {"error": text})
-    return SendError(False, _("Unexpected error: %(error)s") % {"error": text})
+        return SendError(False, gettext_noop("Could not reach the mail server: %(error)s"), {"error": text})
+    return SendError(False, gettext_noop("Unexpected error: %(error)s"), {"error": text})
 
 
 def with_footer(
@@ -152,16 +162,13 @@ def _record_error(delivery: Delivery, token: uuid.UUID, error: SendError) -> str
 
     attempts = delivery.attempts + 1
     if error.permanent or attempts >= settings.MAILING_MAX_ATTEMPTS:
-        reason = (
-            error.reason
-            if error.permanent
-            else _("Gave up after %(n)s attempts: %(error)s") % {"n": attempts, "error": error.reason}
-        )
+        params = error.params if error.permanent else {**error.params, "after_attempts": attempts}
         delivery_move(
             _mine(delivery, token),
             to=S.FAILED,
             sources=[S.SENDING, S.UNKNOWN],
-            reason=reason[:500],
+            reason=error.message,
+            reason_params=params,
             attempts=attempts,
         )
         return "failed"
@@ -169,7 +176,8 @@ def _record_error(delivery: Delivery, token: uuid.UUID, error: SendError) -> str
         _mine(delivery, token),
         to=S.QUEUED,
         sources=[S.SENDING, S.UNKNOWN],
-        reason=error.reason[:500],
+        reason=error.message,
+        reason_params=error.params,
         attempts=attempts,
         retry_at=timezone.now() + retry_delay(attempts),
         attempt_started_at=None,
@@ -252,22 +260,15 @@ def _pause_if_failing(mailing: Mailing) -> bool:
     sent = Delivery.objects.filter(mailing=mailing, status=S.SENT, updated_at__gte=window).count()
     if sent >= failures:
         return False
-    last = (
-        Delivery.objects.filter(mailing=mailing, status=S.FAILED)
-        .order_by("-updated_at")
-        .values_list("reason", flat=True)
-        .first()
-    )
+    last = Delivery.objects.filter(mailing=mailing, status=S.FAILED).order_by("-updated_at").first()
     return bool(
         Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
             status=Mailing.Status.PAUSED,
-            note=(
-                _(
-                    "Paused by itself after %(n)s failed emails in five minutes. Last error: %(error)s. "
-                    "Fix the cause, then resume."
-                )
-                % {"n": failures, "error": last or "?"}
-            )[:500],
+            note=gettext_noop(
+                "Paused by itself after %(n)s failed emails in five minutes. Last error: %(error)s. "
+                "Fix the cause, then resume."
+            ),
+            note_params={"n": failures, "error": last.reason_text if last else "?"},
         )
     )
 
@@ -307,10 +308,12 @@ def _send_one(
         sent = message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - every error is classified and recorded
         error = classify(exc)
-        log.info("delivery %s: %s", delivery.pk, error.reason)
+        log.info("delivery %s: %s", delivery.pk, error.text)
         return _record_error(delivery, token, error)
     if not sent:
-        return _record_error(delivery, token, SendError(False, gettext_noop("The mail backend sent nothing")))
+        return _record_error(
+            delivery, token, SendError(False, gettext_noop("The mail backend sent nothing"), {})
+        )
     status = getattr(message, "anymail_status", None)
     esp_id = status.message_id if status is not None and status.message_id is not None else None
     if esp_id is None:  # Django's own backends: our Message-ID is the id tracking can refer to

@@ -127,7 +127,7 @@ def _insert_deliveries(*, mailing: Mailing, candidate_ids: list[int], now: datet
             cursor.execute(
                 """
                 INSERT INTO mailing_delivery
-                    (mailing_id, candidate_id, email, status, reason, attempts, updated_at,
+                    (mailing_id, candidate_id, email, status, reason, reason_params, attempts, updated_at,
                      rendered_subject, rendered_body)
                 SELECT %(mailing)s, s.candidate_id, c.email,
                        CASE WHEN s.unsubscribed_at IS NOT NULL OR s.suppressed_reason <> ''
@@ -136,7 +136,7 @@ def _insert_deliveries(*, mailing: Mailing, candidate_ids: list[int], now: datet
                             WHEN s.suppressed_reason = 'hard_bounce' THEN %(bounced)s
                             WHEN s.suppressed_reason = 'complaint' THEN %(complained)s
                             ELSE '' END,
-                       0, %(now)s, '', ''
+                       '{}'::jsonb, 0, %(now)s, '', ''
                 FROM candidates_share s
                 JOIN candidates_candidate c ON c.id = s.candidate_id
                 WHERE s.company_id = %(company)s AND s.revoked_at IS NULL

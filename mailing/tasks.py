@@ -7,7 +7,6 @@ from celery import shared_task
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mailing import sending
@@ -69,22 +68,24 @@ def mailing_sweep() -> dict:
 
     hold_before = now - timedelta(hours=settings.MAILING_OVERDUE_HOLD_HOURS)
     for mailing in Mailing.objects.filter(status=Mailing.Status.SCHEDULED, scheduled_at__lte=now):
+        when = {"when": timezone.localtime(mailing.scheduled_at).strftime("%d.%m.%Y %H:%M")}
         if mailing.scheduled_at < hold_before:
             # Long overdue (the service was down): don't surprise candidates, let the recruiter decide.
             report["held"] += Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SCHEDULED).update(
                 status=Mailing.Status.PAUSED,
-                note=_("Held: it was due %(when)s, while the service was unavailable. Resume to send it.")
-                % {"when": timezone.localtime(mailing.scheduled_at).strftime("%Y-%m-%d %H:%M")},
+                note=gettext_noop(
+                    "Held: it was due %(when)s, while the service was unavailable. Resume to send it."
+                ),
+                note_params=when,
             )
             continue
-        note = ""
-        if mailing.scheduled_at < now - timedelta(minutes=15):
-            note = _("Sent late: it was due %(when)s.") % {
-                "when": timezone.localtime(mailing.scheduled_at).strftime("%Y-%m-%d %H:%M")
-            }
+        late = mailing.scheduled_at < now - timedelta(minutes=15)
         # Conditional: of two ticks racing, one moves the row and only that one dispatches it.
         if Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SCHEDULED).update(
-            status=Mailing.Status.SENDING, started_at=now, note=note
+            status=Mailing.Status.SENDING,
+            started_at=now,
+            note=gettext_noop("Sent late: it was due %(when)s.") if late else "",
+            note_params=when if late else {},
         ):
             report["started"] += 1
             mailing_dispatch.apply_async(args=[mailing.pk])

@@ -278,7 +278,7 @@ def _send_test(request: HttpRequest, ctx: dict, preview: dict) -> HttpResponse:
         message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - shown to the recruiter
         messages.error(
-            request, _("The test email could not be sent: %(error)s") % {"error": classify(exc).reason}
+            request, _("The test email could not be sent: %(error)s") % {"error": classify(exc).text}
         )
         return render(request, "mailing/compose.html", ctx, status=502)
     messages.success(request, _("A test email went to %(inbox)s.") % {"inbox": request.user.reply_to})

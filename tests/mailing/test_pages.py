@@ -97,3 +97,16 @@ def test_a_paused_mailing_resumes(client_a, mailing):
     client_a.post(f"/mailing/{mailing.pk}/resume/")
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.SENDING
+
+
+def test_reasons_and_notes_read_in_the_recruiters_language(client_a, mailing):
+    delivery = mailing.deliveries.first()
+    delivery.status = "failed"
+    delivery.reason = "The mail server answered %(code)s: %(error)s"
+    delivery.reason_params = {"code": 550, "error": "5.1.1 no such user", "after_attempts": 3}
+    delivery.save()
+    english = client_a.get(f"/mailing/{mailing.pk}/").content.decode()
+    assert "Gave up after 3 attempts: The mail server answered 550: 5.1.1 no such user" in english
+    norwegian = client_a.get(f"/mailing/{mailing.pk}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "5.1.1 no such user" in norwegian
+    assert "Gave up after" not in norwegian and "The mail server answered" not in norwegian

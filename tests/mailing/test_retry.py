@@ -62,7 +62,7 @@ def test_an_invalid_address_answered_400_is_failed_at_once(esp, delivery):
     delivery.refresh_from_db()
     assert delivery.status == "failed"
     assert delivery.retry_at is None
-    assert "400" in delivery.reason
+    assert "400" in delivery.reason_text
     assert len(esp.requests) == 1
 
 
@@ -71,7 +71,7 @@ def test_an_address_postmark_refuses_as_invalid_is_failed_at_once(esp, delivery)
     deliveries_send([delivery.pk])
     delivery.refresh_from_db()
     assert delivery.status == "failed"
-    assert "refused the address" in delivery.reason
+    assert "refused the address" in delivery.reason_text
 
 
 def test_an_esp_that_cannot_be_reached_is_retried(settings, delivery):
@@ -89,7 +89,7 @@ def test_attempts_are_bounded(esp, delivery, settings):
     _send_again(delivery)
     delivery = _send_again(delivery)
     assert delivery.status == "failed"
-    assert "Gave up after 3 attempts" in delivery.reason
+    assert "Gave up after 3 attempts" in delivery.reason_text
 
 
 def test_the_message_reaches_the_esp_with_reply_to_and_one_recipient(esp, delivery):
@@ -122,7 +122,7 @@ def test_a_burst_of_failures_pauses_the_mailing_and_resume_sends_only_the_rest(
     deliveries_send(list(mailing.deliveries.values_list("pk", flat=True)))
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.PAUSED
-    assert "5 failed emails" in mailing.note
+    assert "5 failed emails" in mailing.note_text
     assert mailing.deliveries.filter(status="failed").count() == 5
     assert mailing.deliveries.filter(status="queued").count() == 15  # the rest waits, none is lost
     assert len(esp.requests) == 5
