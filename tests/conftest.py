@@ -30,6 +30,16 @@ def _email_backend(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Each test starts in English: a request in Norwegian must not leave the language active."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def company_a():
     return CompanyFactory(name="Alfa AS", slug="alfa")
