@@ -13,8 +13,8 @@ from candidates.models import Candidate, Share
 from mailing.models import Delivery, Mailing
 from mailing.services import mailing_create
 from mailing.tasks import deliveries_send
-from tests.conftest import WorkerProcess, _database_url_for_tests, use_broker
-from tests.support.processes import BeatProcess, RedisServer
+from tests.conftest import WorkerProcess, use_broker
+from tests.support.processes import RedisServer, beat_and_worker
 from tests.support.smtp import SMTPServer
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -87,20 +87,13 @@ def test_a_worker_killed_half_way_and_started_again_sends_nothing_twice(
 ):
     with SMTPServer() as smtp:
         env = {**FAST, "EMAIL_URL": smtp.url}
-        beat = BeatProcess(celery_queue, _database_url_for_tests(), extra_env=env)
-        worker = WorkerProcess(celery_queue, extra_env=env)
-        try:
-            beat.start()
-            worker.start()
+        with beat_and_worker(celery_queue, env) as running:
             mailing = _create(recruiter_a, many_candidates)
             _wait(lambda: len(smtp.handler.received) >= RECIPIENTS // 2, 60, "half of the mailing")
-            worker.kill()  # SIGKILL, pool children included
+            running.worker.kill()  # SIGKILL, pool children included
             at_kill = len(smtp.handler.received)
-            worker = WorkerProcess(celery_queue, extra_env=env).start()
+            running.worker = WorkerProcess(celery_queue, extra_env=env).start()
             _wait(lambda: _finished(mailing), 90, "the mailing to finish after the restart")
-        finally:
-            worker.stop()
-            beat.stop()
         statuses = _assert_exactly_once(smtp, mailing, unknown_allowed=2)  # at most one in flight per process
     assert at_kill < RECIPIENTS
     assert statuses["sent"] + statuses["unknown"] == RECIPIENTS
@@ -112,19 +105,12 @@ def test_redis_restarted_half_way_loses_nobody(celery_queue, recruiter_a, many_c
     try:
         with SMTPServer() as smtp, use_broker(redis_server.url):
             env = {**FAST, "EMAIL_URL": smtp.url, "REDIS_URL": redis_server.url}
-            beat = BeatProcess(celery_queue, _database_url_for_tests(), extra_env=env)
-            worker = WorkerProcess(celery_queue, extra_env=env)
-            try:
-                beat.start()
-                worker.start()
+            with beat_and_worker(celery_queue, env):
                 mailing = _create(recruiter_a, many_candidates)
                 _wait(lambda: len(smtp.handler.received) >= RECIPIENTS // 3, 60, "a third of the mailing")
                 redis_server.restart(down_for=2)  # every queued task is gone with it
                 at_restart = len(smtp.handler.received)
                 _wait(lambda: _finished(mailing), 120, "the mailing to finish after the restart")
-            finally:
-                worker.stop()
-                beat.stop()
             statuses = _assert_exactly_once(smtp, mailing, unknown_allowed=0)
     finally:
         redis_server.stop()
@@ -139,16 +125,9 @@ def test_an_smtp_server_refusing_with_4xx_for_a_while_gets_everyone_once(
     with SMTPServer() as smtp:
         smtp.handler.refuse_next = 200  # the first 200 messages get "451 try again later"
         env = {**FAST, "EMAIL_URL": smtp.url}
-        beat = BeatProcess(celery_queue, _database_url_for_tests(), extra_env=env)
-        worker = WorkerProcess(celery_queue, extra_env=env)
-        try:
-            beat.start()
-            worker.start()
+        with beat_and_worker(celery_queue, env):
             mailing = _create(recruiter_a, many_candidates)
             _wait(lambda: _finished(mailing), 120, "the mailing to finish")
-        finally:
-            worker.stop()
-            beat.stop()
         statuses = _assert_exactly_once(smtp, mailing, unknown_allowed=0)
     assert statuses == Counter({"sent": RECIPIENTS})
     retried = mailing.deliveries.filter(attempts__gt=1).count()

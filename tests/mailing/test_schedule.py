@@ -10,8 +10,7 @@ from django.utils import timezone
 from mailing.models import Mailing
 from mailing.services import mailing_cancel, mailing_create
 from mailing.tasks import mailing_sweep
-from tests.conftest import WorkerProcess, _database_url_for_tests
-from tests.support.processes import BeatProcess
+from tests.support.processes import beat_and_worker
 from tests.support.smtp import SMTPServer
 
 
@@ -42,11 +41,7 @@ def test_a_scheduled_mailing_goes_out_on_the_beat_tick_not_before_and_a_cancelle
     assert mailing_cancel(mailing=cancelled)
     with SMTPServer() as smtp:
         env = {"EMAIL_URL": smtp.url, "MAILING_RATE_PER_SECOND": "0"}
-        beat = BeatProcess(celery_queue, _database_url_for_tests(), extra_env=env, every=1)
-        worker = WorkerProcess(celery_queue, extra_env=env)
-        try:
-            beat.start()
-            worker.start()
+        with beat_and_worker(celery_queue, env):
             time.sleep(4)  # several ticks while the time has not come
             assert smtp.handler.received == []
             due.refresh_from_db()
@@ -60,9 +55,6 @@ def test_a_scheduled_mailing_goes_out_on_the_beat_tick_not_before_and_a_cancelle
                 if due.status == Mailing.Status.DONE:
                     break
                 time.sleep(0.2)
-        finally:
-            worker.stop()
-            beat.stop()
         received = sorted(r.rcpt_tos[0] for r in smtp.handler.received)
     assert due.status == Mailing.Status.DONE
     assert due.started_at >= in_a_minute - timedelta(minutes=1)

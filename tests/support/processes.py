@@ -1,9 +1,11 @@
 """Real service processes for the fault tests: a Redis server of the test's own and Celery beat."""
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
+import types
 import uuid
 from pathlib import Path
 
@@ -116,3 +118,19 @@ class BeatProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
         self.log.close()
+
+
+@contextlib.contextmanager
+def beat_and_worker(queue: str, env: dict):
+    """A beat and a worker on `queue`, both stopped at the end; `.worker` may be swapped mid-test."""
+    from tests.conftest import WorkerProcess, _database_url_for_tests
+
+    beat = BeatProcess(queue, _database_url_for_tests(), extra_env=env)
+    running = types.SimpleNamespace(worker=WorkerProcess(queue, extra_env=env))
+    try:
+        beat.start()
+        running.worker.start()
+        yield running
+    finally:
+        running.worker.stop()
+        beat.stop()
